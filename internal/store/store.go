@@ -1,0 +1,72 @@
+// Package store declares what the portal keeps and how it is asked for. The
+// postgres and sqlite packages below it implement Store; the storetest
+// package holds the conformance suite that both must pass.
+package store
+
+import (
+	"context"
+	"time"
+
+	"ghcrportal/internal/onboarding"
+)
+
+// Store is everything the portal persists. Methods return *onboarding.Error
+// with code ENotFound when a record does not exist, EConflict when a unique
+// key is already taken, and EUnavailable when the database cannot be reached.
+type Store interface {
+	// UpsertUser records a sign-in for the person with the given identity,
+	// creating them on first sign-in and refreshing their display name and
+	// e-mail address otherwise. The returned user's ID never changes.
+	UpsertUser(ctx context.Context, id onboarding.Identity, displayName, email string,
+		at time.Time) (*onboarding.User, error)
+
+	// GetUser returns the user with the given portal ID.
+	GetUser(ctx context.Context, id string) (*onboarding.User, error)
+
+	// CreateSession records a new session.
+	CreateSession(ctx context.Context, s *onboarding.Session) error
+
+	// GetSession returns the session with the given token hash and its user.
+	// It does not judge expiry; the caller applies its own clock and policy.
+	GetSession(ctx context.Context, tokenHash []byte) (*onboarding.Session, *onboarding.User, error)
+
+	// TouchSession moves a session's last-seen time forward to at. It returns
+	// ENotFound for a session that does not exist.
+	TouchSession(ctx context.Context, tokenHash []byte, at time.Time) error
+
+	// DeleteSession ends one session. Ending a session that does not exist is
+	// not an error.
+	DeleteSession(ctx context.Context, tokenHash []byte) error
+
+	// DeleteUserSessions ends every session of a user and says how many ended.
+	DeleteUserSessions(ctx context.Context, userID string) (int, error)
+
+	// DeleteExpiredSessions removes sessions whose absolute expiry is at or
+	// before now, or whose last activity is at or before idleCutoff.
+	DeleteExpiredSessions(ctx context.Context, now, idleCutoff time.Time) (int, error)
+
+	// CreateLoginAttempt records a sign-in that has been sent to the identity
+	// provider, and removes attempts that expired at or before its creation,
+	// so that abandoned sign-ins do not pile up.
+	CreateLoginAttempt(ctx context.Context, a *onboarding.LoginAttempt) error
+
+	// TakeLoginAttempt removes and returns the attempt with the given state
+	// hash, so that each can be used once. An attempt that expired at or
+	// before now is removed and reported as not found.
+	TakeLoginAttempt(ctx context.Context, stateHash []byte,
+		now time.Time) (*onboarding.LoginAttempt, error)
+
+	// CreateOnboarding records a new onboarding.
+	CreateOnboarding(ctx context.Context, o *onboarding.Onboarding) error
+
+	// ListOnboardings returns the onboardings owned by a user, most recently
+	// updated first.
+	ListOnboardings(ctx context.Context, ownerID string) ([]*onboarding.Onboarding, error)
+
+	// Ready reports whether the database answers and its schema is the one
+	// this build expects.
+	Ready(ctx context.Context) error
+
+	// Close releases the store's connections.
+	Close() error
+}

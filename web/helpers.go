@@ -1,0 +1,21 @@
+package web
+
+import "net/url"
+
+// signInURL is where the OIDC sign-in starts, carrying the page to return to.
+func signInURL(returnTo string) string {
+	if returnTo == "" || returnTo == "/" {
+		return "/auth/login"
+	}
+	return "/auth/login?" + url.Values{"return_to": {returnTo}}.Encode()
+}
+
+// describedBy names the hint and, when there is one, the error message that
+// describe a field, for aria-describedby.
+func describedBy(field string, errs FieldErrors) string {
+	ids := field + "-hint"
+	if errs.For(field) != "" {
+		ids += " " + field + "-error"
+	}
+	return ids
+}
