@@ -19,23 +19,43 @@ import (
 	"ghcrportal/internal/onboarding"
 )
 
-type requestIDKey struct{}
+type requestInfoKey struct{}
+
+// requestInfo is what the request's log line says about it beyond the
+// request itself. Middleware further in fills it in.
+type requestInfo struct {
+	id     string
+	userID string
+}
 
 // requestID gives every request a random ID, returned in X-Request-Id and
 // shown on error pages, so that a person can quote it and an operator can
 // find the request's log line. An incoming ID is not trusted.
 func (s *Server) requestID(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		id := base64.RawURLEncoding.EncodeToString(onboarding.RandomBytes(12))
-		w.Header().Set("X-Request-Id", id)
-		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), requestIDKey{}, id)))
+		info := &requestInfo{id: base64.RawURLEncoding.EncodeToString(onboarding.RandomBytes(12))}
+		w.Header().Set("X-Request-Id", info.id)
+		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), requestInfoKey{}, info)))
 	})
 }
 
 // requestIDFrom returns the request's ID.
 func requestIDFrom(ctx context.Context) string {
-	id, _ := ctx.Value(requestIDKey{}).(string)
-	return id
+	if info, ok := ctx.Value(requestInfoKey{}).(*requestInfo); ok {
+		return info.id
+	}
+	return ""
+}
+
+// noteUser records who the request is from for its log line.
+func noteUser(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		info, ok := r.Context().Value(requestInfoKey{}).(*requestInfo)
+		if p := auth.FromContext(r.Context()); ok && p != nil {
+			info.userID = p.User.ID
+		}
+		next.ServeHTTP(w, r)
+	})
 }
 
 // observe writes one log line and the metrics for every request. It logs the
@@ -43,6 +63,7 @@ func requestIDFrom(ctx context.Context) string {
 func (s *Server) observe(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
+		info, _ := r.Context().Value(requestInfoKey{}).(*requestInfo)
 		ww := middleware.NewWrapResponseWriter(w, r.ProtoMajor)
 		next.ServeHTTP(ww, r)
 
@@ -55,10 +76,10 @@ func (s *Server) observe(next http.Handler) http.Handler {
 			slog.Int("status", ww.Status()),
 			slog.Float64("duration_ms", float64(elapsed.Microseconds())/1000),
 			slog.Int("bytes", ww.BytesWritten()),
-			slog.String("request_id", requestIDFrom(r.Context())),
+			slog.String("request_id", info.id),
 		}
-		if p := auth.FromContext(r.Context()); p != nil {
-			attrs = append(attrs, slog.String("user_id", p.User.ID))
+		if info.userID != "" {
+			attrs = append(attrs, slog.String("user_id", info.userID))
 		}
 		s.cfg.Logger.LogAttrs(r.Context(), slog.LevelInfo, "request", attrs...)
 	})

@@ -84,7 +84,7 @@ func (s *Server) Drain() { s.draining.Store(true) }
 func (s *Server) routes() chi.Router {
 	r := chi.NewRouter()
 	r.Use(s.requestID, s.observe, s.recoverPanics, s.securityHeaders, limitBody, s.csrf.Handler,
-		s.cfg.Sessions.Load)
+		s.cfg.Sessions.Load, noteUser)
 	r.NotFound(s.handle(s.notFound))
 	r.MethodNotAllowed(s.methodNotAllowed)
 
