@@ -1,6 +1,10 @@
 package web
 
-import "net/url"
+import (
+	"net/url"
+	"strconv"
+	"strings"
+)
 
 // signInURL is where the OIDC sign-in starts, carrying the page to return to.
 func signInURL(returnTo string) string {
@@ -19,3 +23,7 @@ func describedBy(field string, errs FieldErrors) string {
 	}
 	return ids
 }
+
+func itoa(n int) string { return strconv.Itoa(n) }
+
+func lower(s string) string { return strings.ToLower(s) }

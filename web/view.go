@@ -36,14 +36,6 @@ func (fe FieldErrors) For(field string) string {
 	return ""
 }
 
-// OnboardingSummary is one row of the home page's list of onboardings.
-type OnboardingSummary struct {
-	ID         string
-	Repository string
-	ImageName  string
-	UpdatedAt  string
-}
-
 // HomeView is the home page of a signed-in person.
 type HomeView struct {
 	Page

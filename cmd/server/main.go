@@ -23,6 +23,7 @@ import (
 	"ghcrportal/internal/auth"
 	"ghcrportal/internal/config"
 	"ghcrportal/internal/handlers"
+	"ghcrportal/internal/onboarding"
 	"ghcrportal/internal/store"
 	"ghcrportal/internal/store/postgres"
 	"ghcrportal/internal/store/sqlite"
@@ -131,6 +132,7 @@ func newServer(ctx context.Context, cfg *config.Config, st store.Store,
 		Logger:    logger,
 		Registry:  reg,
 		PublicURL: cfg.PublicURL,
+		Place:     onboarding.Place{Org: cfg.GitHubOrg, Registry: cfg.RegistryHost},
 		Now:       time.Now,
 	})
 }

@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -70,9 +71,13 @@ func benchServer(b *testing.B, st store.Store) (*handlers.Server, *http.Cookie) 
 		b.Fatal(err)
 	}
 	for i := range 5 {
-		o := &onboarding.Onboarding{ID: onboarding.NewID(), OwnerID: u.ID,
-			Repository: "ImperialCollegeLondon/repo", ImageName: "image",
-			CreatedAt: clock.Now(), UpdatedAt: clock.Now().Add(-time.Duration(i) * time.Minute)}
+		o := onboarding.NewOnboarding(onboarding.NewID(), u.ID,
+			clock.Now().Add(-time.Duration(i)*time.Minute))
+		o.SaveStep(onboarding.StepPublish, map[string]string{
+			onboarding.FieldRepository: "ImperialCollegeLondon/repo",
+			onboarding.FieldImageName:  "image",
+			onboarding.FieldTag:        "1.0." + strconv.Itoa(i),
+		}, testPlace, o.CreatedAt)
 		if err := st.CreateOnboarding(b.Context(), o); err != nil {
 			b.Fatal(err)
 		}

@@ -13,18 +13,25 @@ import (
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/oauth2-proxy/mockoidc"
 	"github.com/prometheus/client_golang/prometheus"
 
 	"ghcrportal/internal/auth"
 	"ghcrportal/internal/handlers"
+	"ghcrportal/internal/onboarding"
+	"ghcrportal/internal/store/postgres"
 	"ghcrportal/internal/store/storetest"
 )
+
+// testPlace is where the test portal works.
+var testPlace = onboarding.Place{Org: "ImperialCollegeLondon", Registry: "ghcr.io"}
 
 // testClock is a clock that tests move by hand.
 type testClock struct {
@@ -80,8 +87,10 @@ type options struct {
 
 // env is one running portal over a real store and a real listener.
 type env struct {
-	t      *testing.T
-	store  handlers.Store
+	t     *testing.T
+	store handlers.Store
+	// dsn is the test's own Postgres database, when the env made one.
+	dsn    string
 	srv    *handlers.Server
 	ts     *httptest.Server
 	clock  *testClock
@@ -98,14 +107,17 @@ func newEnv(t *testing.T, opts ...func(*options)) *env {
 	for _, f := range opts {
 		f(&o)
 	}
+	var dsn string
 	if o.store == nil {
-		o.store = storetest.NewPostgres(t)
+		dsn = storetest.PostgresURL(t)
+		o.store = openPostgres(t, dsn)
 	}
 	st := o.store
 	if o.wrapStore != nil {
 		st = o.wrapStore(st)
 	}
-	e := &env{t: t, store: o.store, clock: newTestClock(), logs: &syncBuffer{}, secure: o.tls}
+	e := &env{t: t, store: o.store, dsn: dsn, clock: newTestClock(), logs: &syncBuffer{},
+		secure: o.tls}
 	e.ts = httptest.NewUnstartedServer(nil)
 	if o.listener != nil {
 		e.ts.Listener.Close()
@@ -139,6 +151,7 @@ func (e *env) newServer(st handlers.Store, o options) *handlers.Server {
 		Logger:    slog.New(slog.NewJSONHandler(e.logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
 		Registry:  prometheus.NewRegistry(),
 		PublicURL: public,
+		Place:     testPlace,
 		Now:       e.clock.Now,
 	}
 	if o.oidc {
@@ -306,3 +319,52 @@ func wantRedirect(t *testing.T, r *response, prefix string) {
 }
 
 func base64URL(b []byte) string { return base64.RawURLEncoding.EncodeToString(b) }
+
+func itoa(n int) string { return strconv.Itoa(n) }
+
+func openPostgres(t *testing.T, dsn string) handlers.Store {
+	t.Helper()
+	st, err := postgres.Open(t.Context(), dsn, slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	return st
+}
+
+// dumpDatabase returns every row of every table of the test's database as
+// text, to look for what must never be stored.
+func (e *env) dumpDatabase() string {
+	e.t.Helper()
+	if e.dsn == "" {
+		e.t.Fatal("this env has no database of its own to dump")
+	}
+	conn, err := pgx.Connect(e.t.Context(), e.dsn)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	defer conn.Close(e.t.Context())
+	rows, err := conn.Query(e.t.Context(),
+		`SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'`)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	tables, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	var b strings.Builder
+	for _, table := range tables {
+		rows, err := conn.Query(e.t.Context(),
+			"SELECT t::text FROM "+pgx.Identifier{table}.Sanitize()+" t")
+		if err != nil {
+			e.t.Fatal(err)
+		}
+		texts, err := pgx.CollectRows(rows, pgx.RowTo[string])
+		if err != nil {
+			e.t.Fatal(err)
+		}
+		b.WriteString(strings.Join(texts, "\n"))
+	}
+	return b.String()
+}

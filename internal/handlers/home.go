@@ -8,7 +8,7 @@ import (
 	"ghcrportal/web"
 )
 
-// home lists the signed-in person's onboardings.
+// home lists the signed-in person's onboardings, each with where it stands.
 func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
 	p := auth.FromContext(r.Context())
 	list, err := s.cfg.Store.ListOnboardings(r.Context(), p.User.ID)
@@ -18,11 +18,15 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
 
 	v := web.HomeView{Page: s.page(r, "Your onboardings")}
 	for _, o := range list {
+		current := o.CurrentStep()
 		v.Onboardings = append(v.Onboardings, web.OnboardingSummary{
-			ID:         o.ID,
-			Repository: o.Repository,
-			ImageName:  o.ImageName,
-			UpdatedAt:  o.UpdatedAt.Format("2 January 2006 at 15:04 UTC"),
+			URL:              onboardingURL(o.ID),
+			Repository:       o.Repository,
+			Reference:        s.reference(o),
+			CurrentStep:      int(current),
+			CurrentStepTitle: current.Title(),
+			CurrentState:     stateView(o.Step(current).State),
+			UpdatedAt:        formatTime(o.UpdatedAt),
 		})
 	}
 	s.render(w, r, http.StatusOK, web.HomePage(v))

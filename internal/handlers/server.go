@@ -23,6 +23,9 @@ import (
 // through auth.
 type Store interface {
 	auth.Store
+	CreateOnboarding(ctx context.Context, o *onboarding.Onboarding) error
+	GetOnboarding(ctx context.Context, id string) (*onboarding.Onboarding, error)
+	UpdateOnboarding(ctx context.Context, o *onboarding.Onboarding, at time.Time) error
 	ListOnboardings(ctx context.Context, ownerID string) ([]*onboarding.Onboarding, error)
 	Ready(ctx context.Context) error
 }
@@ -39,7 +42,9 @@ type Config struct {
 	// PublicURL is where people reach the portal. With https, responses
 	// carry HSTS; its origin is trusted for cross-origin checks.
 	PublicURL *url.URL
-	Now       func() time.Time
+	// Place is the GitHub organisation and the registry the portal serves.
+	Place onboarding.Place
+	Now   func() time.Time
 }
 
 // Server serves the portal.
@@ -97,6 +102,7 @@ func (s *Server) routes() chi.Router {
 	r.Group(func(r chi.Router) {
 		r.Use(s.requireUser)
 		r.Get("/", s.handle(s.home))
+		s.wizardRoutes(r)
 	})
 	return r
 }

@@ -56,11 +56,23 @@ type Store interface {
 	TakeLoginAttempt(ctx context.Context, stateHash []byte,
 		now time.Time) (*onboarding.LoginAttempt, error)
 
-	// CreateOnboarding records a new onboarding.
+	// CreateOnboarding records a new onboarding with its seven steps. A
+	// duplicate ID gives EConflict.
 	CreateOnboarding(ctx context.Context, o *onboarding.Onboarding) error
 
-	// ListOnboardings returns the onboardings owned by a user, most recently
-	// updated first.
+	// GetOnboarding returns the onboarding with the given ID and its seven
+	// steps. It does not judge who may see it; the caller does.
+	GetOnboarding(ctx context.Context, id string) (*onboarding.Onboarding, error)
+
+	// UpdateOnboarding saves o's repository, image name, tag and seven steps,
+	// provided the stored version still equals o.Version; then it sets
+	// o.Version to the next version and o.UpdatedAt to at. A stored version
+	// that differs gives EConflict and changes nothing, so that a save from a
+	// stale page cannot overwrite a newer one.
+	UpdateOnboarding(ctx context.Context, o *onboarding.Onboarding, at time.Time) error
+
+	// ListOnboardings returns the onboardings owned by a user with their
+	// steps, most recently updated first.
 	ListOnboardings(ctx context.Context, ownerID string) ([]*onboarding.Onboarding, error)
 
 	// Ready reports whether the database answers and its schema is the one

@@ -46,28 +46,28 @@ func checkUserText(t *testing.T, s store.Store, text string) *onboarding.User {
 	return u
 }
 
-// checkOnboardingText records an onboarding whose repository and image name
-// are text, and checks that they come back byte for byte.
+// checkOnboardingText records an onboarding whose every text field, step
+// input and check result holds text, and checks that it comes back byte for
+// byte from both GetOnboarding and ListOnboardings.
 func checkOnboardingText(t *testing.T, s store.Store, ownerID, text string) {
 	t.Helper()
-	o := &onboarding.Onboarding{
-		ID:         onboarding.NewID(),
-		OwnerID:    ownerID,
-		Repository: text,
-		ImageName:  text,
-		CreatedAt:  stored(epoch),
-		UpdatedAt:  stored(epoch),
-	}
+	o := onboarding.NewOnboarding(onboarding.NewID(), ownerID, stored(epoch))
+	o.Repository, o.ImageName, o.Tag = text, text, text
+	step := o.Step(onboarding.StepRequestAccount)
+	step.State = onboarding.Waiting
+	step.Inputs = map[string]string{text: text, "field": text}
+	step.Results = []onboarding.CheckResult{{
+		Check:     text,
+		Outcome:   onboarding.Outcome(text),
+		Message:   text,
+		CheckedAt: stored(epoch),
+	}}
 	if err := s.CreateOnboarding(t.Context(), o); err != nil {
 		t.Fatalf("CreateOnboarding: %v", err)
 	}
-	got, err := s.ListOnboardings(t.Context(), ownerID)
-	if err != nil {
-		t.Fatalf("ListOnboardings: %v", err)
-	}
-	if d := diff([]*onboarding.Onboarding{o}, got); d != "" {
-		t.Errorf("ListOnboardings mismatch (-want +got):\n%s", d)
-	}
+
+	checkOnboarding(t, s, o)
+	checkOnboardings(t, s, ownerID, []*onboarding.Onboarding{o})
 }
 
 // checkLoginAttemptText records a login attempt whose text fields are text,
@@ -165,25 +165,24 @@ func checkLoginAttemptTimes(t *testing.T, s store.Store, tm time.Time) {
 	}
 }
 
-// checkOnboardingTimes records an onboarding for each of roundTripTimes and
-// checks that their times come back in UTC, to the microsecond.
+// checkOnboardingTimes records an onboarding for each of roundTripTimes,
+// with that time in its row, its steps and a check result, and checks that
+// the times come back in UTC, to the microsecond.
 func checkOnboardingTimes(t *testing.T, s store.Store, ownerID string) {
 	t.Helper()
 	want := map[string]*onboarding.Onboarding{}
 	for _, tm := range roundTripTimes {
-		o := &onboarding.Onboarding{
-			ID:        onboarding.NewID(),
-			OwnerID:   ownerID,
-			CreatedAt: tm,
-			UpdatedAt: tm,
-		}
+		o := onboarding.NewOnboarding(onboarding.NewID(), ownerID, tm)
+		step := o.Step(onboarding.StepToken)
+		step.State = onboarding.Verified
+		step.Results = []onboarding.CheckResult{{Check: "Token kind", CheckedAt: tm}}
 		if err := s.CreateOnboarding(t.Context(), o); err != nil {
 			t.Fatalf("CreateOnboarding: %v", err)
 		}
-		w := *o
-		w.CreatedAt, w.UpdatedAt = stored(tm), stored(tm)
-		want[o.ID] = &w
+		want[o.ID] = asStored(o)
+		checkOnboarding(t, s, want[o.ID])
 	}
+
 	list, err := s.ListOnboardings(t.Context(), ownerID)
 	if err != nil {
 		t.Fatalf("ListOnboardings: %v", err)
@@ -195,4 +194,19 @@ func checkOnboardingTimes(t *testing.T, s store.Store, ownerID string) {
 	if d := diff(want, got); d != "" {
 		t.Errorf("ListOnboardings mismatch (-want +got):\n%s", d)
 	}
+}
+
+// asStored returns a copy of o with every time in it as a store gives it
+// back.
+func asStored(o *onboarding.Onboarding) *onboarding.Onboarding {
+	c := clone(o)
+	c.CreatedAt, c.UpdatedAt = stored(c.CreatedAt), stored(c.UpdatedAt)
+	for i := range c.Steps {
+		step := &c.Steps[i]
+		step.UpdatedAt = stored(step.UpdatedAt)
+		for j := range step.Results {
+			step.Results[j].CheckedAt = stored(step.Results[j].CheckedAt)
+		}
+	}
+	return c
 }

@@ -97,8 +97,8 @@ func testGetUserNotFound(t *testing.T, s store.Store) {
 	wantCode(t, err, onboarding.ENotFound)
 }
 
-// hostileText holds values that break stores which build SQL by hand, lose
-// bytes to an encoding or cut long text.
+// hostileText holds values that break stores which build SQL or JSON by
+// hand, lose bytes to an encoding or cut long text.
 var hostileText = []string{
 	`' OR 1=1--`,
 	`$1`,
@@ -111,6 +111,15 @@ var hostileText = []string{
 	"עברית ومعها العربية",
 	"e\u0301 and \u00e9 differ",
 	"  leading and trailing spaces  ",
+	`{"a":1}`,
+	`[{"check":"x","outcome":"pass"}]`,
+	`null`,
+	`"quoted" and \"escaped\"`,
+	`\u0041 is not an A, nor is \u00e9 an é`,
+	`</script><b>&amp;</b>`,
+	"line\u2028and\u2029paragraph separators",
+	"bell\a, escape\x1b and unit separator\x1f",
+	`100% %s %w`,
 	"",
 	strings.Repeat("long", 75),
 	strings.Repeat("ü", 300),

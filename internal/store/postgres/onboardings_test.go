@@ -1,0 +1,116 @@
+package postgres_test
+
+import (
+	"database/sql"
+	"io/fs"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver for goose
+	"github.com/pressly/goose/v3"
+
+	"ghcrportal/internal/onboarding"
+	"ghcrportal/internal/store"
+	"ghcrportal/internal/store/storetest"
+	"ghcrportal/migrations"
+)
+
+// created is when the onboardings of these tests were created, as stored.
+var created = time.Date(2025, time.March, 14, 15, 9, 26, 535897000, time.UTC)
+
+func TestOnboardingWrittenByOlderBuild(t *testing.T) {
+	databaseURL := storetest.PostgresURL(t)
+	s := mustOpen(t, databaseURL)
+	u := mustUser(t, s)
+	// What the build before migration 2 writes: no tag, no version, no steps.
+	mustExec(t, databaseURL, `
+		INSERT INTO onboardings (id, owner_id, repository, image_name, created_at, updated_at)
+		VALUES ($1, $2, 'org/repo', 'api', $3, $4)`,
+		"older", u.ID, created, created.Add(time.Hour))
+
+	want := onboarding.NewOnboarding("older", u.ID, created)
+	want.Repository, want.ImageName, want.UpdatedAt = "org/repo", "api", created.Add(time.Hour)
+	checkOnboarding(t, s, want)
+
+	// The first save writes the seven steps that the older build left out.
+	want.Tag = "v1.0.0"
+	publish := want.Step(onboarding.StepPublish)
+	publish.State, publish.Inputs = onboarding.Waiting, map[string]string{"tag": "v1.0.0"}
+	if err := s.UpdateOnboarding(t.Context(), want, created.Add(2*time.Hour)); err != nil {
+		t.Fatalf("UpdateOnboarding: %v", err)
+	}
+	checkOnboarding(t, s, want)
+}
+
+func TestMigrationsDownAndUp(t *testing.T) {
+	databaseURL := storetest.PostgresURL(t)
+	s := mustOpen(t, databaseURL)
+	u := mustUser(t, s)
+	o := onboarding.NewOnboarding("kept", u.ID, created)
+	o.Repository, o.Tag = "org/repo", "v1.0.0"
+	o.Step(onboarding.StepPublish).Inputs = map[string]string{"tag": "v1.0.0"}
+	if err := s.CreateOnboarding(t.Context(), o); err != nil {
+		t.Fatalf("CreateOnboarding: %v", err)
+	}
+	s.Close()
+
+	// Down to the schema before steps, then Open migrates up again: the
+	// onboarding has lost its tag and steps, as if an older build wrote it.
+	migrateDownTo(t, databaseURL, 1)
+	want := onboarding.NewOnboarding("kept", u.ID, created)
+	want.Repository = "org/repo"
+	checkOnboarding(t, mustOpen(t, databaseURL), want)
+
+	migrateDownTo(t, databaseURL, 0)
+	if err := mustOpen(t, databaseURL).Ready(t.Context()); err != nil {
+		t.Errorf("Ready after migrating down and up again: %v", err)
+	}
+}
+
+// migrateDownTo rolls the database back to schema version, running the
+// Down sections of the embedded migrations above it.
+func migrateDownTo(t *testing.T, databaseURL string, version int64) {
+	t.Helper()
+	db, err := sql.Open("pgx", databaseURL)
+	if err != nil {
+		t.Fatalf("open database: %v", err)
+	}
+	defer db.Close()
+	dir, err := fs.Sub(migrations.FS, "postgres")
+	if err != nil {
+		t.Fatalf("open embedded migrations: %v", err)
+	}
+	provider, err := goose.NewProvider(goose.DialectPostgres, db, dir,
+		goose.WithDisableGlobalRegistry(true))
+	if err != nil {
+		t.Fatalf("prepare migrations: %v", err)
+	}
+	if _, err := provider.DownTo(t.Context(), version); err != nil {
+		t.Fatalf("migrate down to %d: %v", version, err)
+	}
+}
+
+// mustUser signs in a person at created and returns their user.
+func mustUser(t *testing.T, s store.Store) *onboarding.User {
+	t.Helper()
+	id := onboarding.Identity{TenantID: "tenant-a", ObjectID: "object-1"}
+	u, err := s.UpsertUser(t.Context(), id, "Ada", "ada@example.com", created)
+	if err != nil {
+		t.Fatalf("UpsertUser: %v", err)
+	}
+	return u
+}
+
+// checkOnboarding fails t unless the stored onboarding with want's ID is
+// want, nil inputs and results included.
+func checkOnboarding(t *testing.T, s store.Store, want *onboarding.Onboarding) {
+	t.Helper()
+	got, err := s.GetOnboarding(t.Context(), want.ID)
+	if err != nil {
+		t.Fatalf("GetOnboarding: %v", err)
+	}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("GetOnboarding mismatch (-want +got):\n%s", d)
+	}
+}
