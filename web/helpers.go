@@ -27,3 +27,12 @@ func describedBy(field string, errs FieldErrors) string {
 func itoa(n int) string { return strconv.Itoa(n) }
 
 func lower(s string) string { return strings.ToLower(s) }
+
+// tokenButton labels step 6's button: the token must be pasted again to
+// check it again, since the portal does not keep it.
+func tokenButton(v StepView) string {
+	if len(v.Results) > 0 {
+		return "Check again with the token"
+	}
+	return "Check the token"
+}

@@ -100,8 +100,20 @@ type StepView struct {
 	// read:packages selected.
 	TokenURL string
 	Values7  []ValueView
-	PrevURL  string
-	NextURL  string
+	// DigestReference is IMAGE pinned to the digest the pull check found.
+	DigestReference string
+	// CheckURL, when set, is where the step's checks are run again.
+	CheckURL string
+	// Facts are what the checks learned, such as the token's owner.
+	Facts   []FactView
+	PrevURL string
+	NextURL string
+}
+
+// FactView is one thing a check learned, in words.
+type FactView struct {
+	Label string
+	Value string
 }
 
 // Value returns a form field's value.

@@ -22,6 +22,7 @@ import (
 
 	"ghcrportal/internal/auth"
 	"ghcrportal/internal/config"
+	"ghcrportal/internal/github"
 	"ghcrportal/internal/handlers"
 	"ghcrportal/internal/onboarding"
 	"ghcrportal/internal/store"
@@ -120,6 +121,10 @@ func newServer(ctx context.Context, cfg *config.Config, st store.Store,
 		}
 	}
 
+	checker, err := newChecker(cfg, logger)
+	if err != nil {
+		return nil, err
+	}
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(
 		collectors.NewGoCollector(),
@@ -129,12 +134,41 @@ func newServer(ctx context.Context, cfg *config.Config, st store.Store,
 		Store:     st,
 		Sessions:  sessions,
 		OIDC:      oidc,
+		Checker:   checker,
 		Logger:    logger,
 		Registry:  reg,
 		PublicURL: cfg.PublicURL,
 		Place:     onboarding.Place{Org: cfg.GitHubOrg, Registry: cfg.RegistryHost},
 		Now:       time.Now,
 	})
+}
+
+// newChecker builds the client that checks steps 3 to 6 against GitHub and
+// the registry, with the portal's GitHub App when one is configured.
+func newChecker(cfg *config.Config, logger *slog.Logger) (*github.Client, error) {
+	gc := github.Config{
+		APIURL:   cfg.GitHubAPIURL,
+		Org:      cfg.GitHubOrg,
+		Registry: cfg.RegistryHost,
+		Now:      time.Now,
+		Logger:   logger,
+	}
+	if app := cfg.GitHubApp; app != nil {
+		gc.App = &github.AppCredentials{
+			AppID:          app.AppID,
+			InstallationID: app.InstallationID,
+			PrivateKey:     app.PrivateKey,
+		}
+	} else {
+		logger.Warn("no GitHub App is configured: the checks of organisation membership " +
+			"(step 3) and repository permission (step 5) will say so; set GITHUB_APP_ID, " +
+			"GITHUB_APP_INSTALLATION_ID and GITHUB_APP_PRIVATE_KEY to run them")
+	}
+	c, err := github.New(gc)
+	if err != nil {
+		return nil, fmt.Errorf("set up the GitHub client: %w", err)
+	}
+	return c, nil
 }
 
 func newOIDC(ctx context.Context, cfg *config.Config, st store.Store) (*auth.OIDC, error) {

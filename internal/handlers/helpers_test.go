@@ -6,6 +6,7 @@ import (
 	"crypto/rand"
 	"crypto/rsa"
 	"encoding/base64"
+	"fmt"
 	"io"
 	"log/slog"
 	"net"
@@ -24,6 +25,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"ghcrportal/internal/auth"
+	"ghcrportal/internal/github"
+	"ghcrportal/internal/github/githubtest"
 	"ghcrportal/internal/handlers"
 	"ghcrportal/internal/onboarding"
 	"ghcrportal/internal/store/postgres"
@@ -83,6 +86,11 @@ type options struct {
 	listener  net.Listener
 	mockOIDC  *mockoidc.MockOIDC
 	wrapStore func(handlers.Store) handlers.Store
+	// fakeRegistry makes the portal's registry the fake one, for the pull
+	// check; otherwise it is ghcr.io, as configured by default.
+	fakeRegistry bool
+	// noApp leaves the portal without its GitHub App.
+	noApp bool
 }
 
 // env is one running portal over a real store and a real listener.
@@ -97,6 +105,10 @@ type env struct {
 	logs   *syncBuffer
 	oidc   *mockoidc.MockOIDC
 	secure bool
+	// github and registry are the fakes the portal's checks talk to.
+	github   *githubtest.FakeGitHub
+	registry *githubtest.FakeRegistry
+	place    onboarding.Place
 }
 
 // newEnv starts a portal on a fresh Postgres database with the development
@@ -117,7 +129,12 @@ func newEnv(t *testing.T, opts ...func(*options)) *env {
 		st = o.wrapStore(st)
 	}
 	e := &env{t: t, store: o.store, dsn: dsn, clock: newTestClock(), logs: &syncBuffer{},
-		secure: o.tls}
+		secure: o.tls, place: testPlace}
+	e.github = githubtest.NewFakeGitHub(t, githubtest.Options{Org: testPlace.Org})
+	e.registry = githubtest.NewFakeRegistry(t, e.github)
+	if o.fakeRegistry {
+		e.place.Registry = e.registry.Host()
+	}
 	e.ts = httptest.NewUnstartedServer(nil)
 	if o.listener != nil {
 		e.ts.Listener.Close()
@@ -145,13 +162,15 @@ func (e *env) baseURL(o options) string {
 func (e *env) newServer(st handlers.Store, o options) *handlers.Server {
 	e.t.Helper()
 	public, _ := url.Parse(e.baseURL(o))
+	logger := slog.New(slog.NewJSONHandler(e.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	cfg := handlers.Config{
 		Store:     st,
 		Sessions:  auth.NewSessions(st, o.tls, e.clock.Now),
-		Logger:    slog.New(slog.NewJSONHandler(e.logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
+		Checker:   e.checker(o, logger),
+		Logger:    logger,
 		Registry:  prometheus.NewRegistry(),
 		PublicURL: public,
-		Place:     testPlace,
+		Place:     e.place,
 		Now:       e.clock.Now,
 	}
 	if o.oidc {
@@ -368,3 +387,28 @@ func (e *env) dumpDatabase() string {
 	}
 	return b.String()
 }
+
+// checker is the portal's real GitHub client, pointed at the fakes.
+func (e *env) checker(o options, logger *slog.Logger) handlers.Checker {
+	e.t.Helper()
+	cfg := github.Config{
+		APIURL:   e.github.URL(),
+		Org:      e.place.Org,
+		Registry: e.place.Registry,
+		Timeout:  2 * time.Second,
+		Now:      e.clock.Now,
+		Logger:   logger,
+	}
+	if !o.noApp {
+		app := e.github.App()
+		cfg.App = &github.AppCredentials{AppID: app.ID, InstallationID: app.InstallationID,
+			PrivateKey: app.PrivateKey}
+	}
+	c, err := github.New(cfg)
+	if err != nil {
+		e.t.Fatalf("github.New: %v", err)
+	}
+	return c
+}
+
+func fmtAny(v any) string { return fmt.Sprint(v) }

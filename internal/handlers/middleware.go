@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"regexp"
 	"runtime/debug"
 	"strings"
 	"time"
@@ -185,3 +186,26 @@ func (s *Server) requireUser(next http.Handler) http.Handler {
 
 var errSignInNeeded = onboarding.Errorf(onboarding.EUnauthorized,
 	"You need to sign in to do that. Your changes were not saved.")
+
+// tokenInURL matches what looks like a GitHub token: a known prefix and the
+// start of a token's body.
+var tokenInURL = regexp.MustCompile(`(ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{8}|github_pat_[A-Za-z0-9_]{8}`)
+
+var errTokenInURL = onboarding.Errorf(onboarding.EInvalid,
+	"A token must never be put in a web address: addresses are kept in browser history and "+
+		"in logs along the way. The portal did nothing with it. Revoke that token on GitHub, "+
+		"create a new one, and paste it into the form on step 6.")
+
+// refuseTokensInURL refuses any request whose address carries a token or a
+// parameter named like one, before anything else can keep the address.
+func (s *Server) refuseTokensInURL(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		q := r.URL.Query()
+		if q.Has("token") || q.Has("pat") || q.Has("password") ||
+			tokenInURL.MatchString(r.URL.RawQuery) || tokenInURL.MatchString(r.URL.Path) {
+			s.renderError(w, r, errTokenInURL)
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}

@@ -17,6 +17,7 @@ import (
 
 	"ghcrportal/internal/auth"
 	"ghcrportal/internal/onboarding"
+	"ghcrportal/internal/store"
 )
 
 // Store is what the handlers read and write directly; sign-in and sessions go
@@ -27,6 +28,8 @@ type Store interface {
 	GetOnboarding(ctx context.Context, id string) (*onboarding.Onboarding, error)
 	UpdateOnboarding(ctx context.Context, o *onboarding.Onboarding, at time.Time) error
 	ListOnboardings(ctx context.Context, ownerID string) ([]*onboarding.Onboarding, error)
+	AllowEvent(ctx context.Context, key string, limits []store.RateLimit,
+		now time.Time) (store.RateDecision, error)
 	Ready(ctx context.Context) error
 }
 
@@ -35,8 +38,10 @@ type Config struct {
 	Store    Store
 	Sessions *auth.Sessions
 	// OIDC signs people in; nil selects the development sign-in.
-	OIDC   *auth.OIDC
-	Logger *slog.Logger
+	OIDC *auth.OIDC
+	// Checker checks steps 3 to 6 against GitHub and the registry.
+	Checker Checker
+	Logger  *slog.Logger
 	// Registry collects the portal's metrics and serves them at /metrics.
 	Registry *prometheus.Registry
 	// PublicURL is where people reach the portal. With https, responses
@@ -54,6 +59,8 @@ type Server struct {
 	metrics  *metrics
 	csrf     *http.CrossOriginProtection
 	draining atomic.Bool
+	// checkSlots bounds the checks against GitHub running at once.
+	checkSlots chan struct{}
 }
 
 // maxBodyBytes caps every request body; forms are far smaller.
@@ -65,7 +72,7 @@ func New(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{cfg: cfg, metrics: m}
+	s := &Server{cfg: cfg, metrics: m, checkSlots: make(chan struct{}, maxConcurrentChecks)}
 	if s.csrf, err = s.crossOriginProtection(); err != nil {
 		return nil, err
 	}
@@ -88,8 +95,8 @@ func (s *Server) Drain() { s.draining.Store(true) }
 
 func (s *Server) routes() chi.Router {
 	r := chi.NewRouter()
-	r.Use(s.requestID, s.observe, s.recoverPanics, s.securityHeaders, limitBody, s.csrf.Handler,
-		s.cfg.Sessions.Load, noteUser)
+	r.Use(s.requestID, s.observe, s.recoverPanics, s.securityHeaders, s.refuseTokensInURL,
+		limitBody, s.csrf.Handler, s.cfg.Sessions.Load, noteUser)
 	r.NotFound(s.handle(s.notFound))
 	r.MethodNotAllowed(s.methodNotAllowed)
 

@@ -1,6 +1,8 @@
 package handlers
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"regexp"
@@ -21,6 +23,7 @@ func (s *Server) wizardRoutes(r chi.Router) {
 	r.Get("/onboardings/{id}", s.handle(s.taskList))
 	r.Get("/onboardings/{id}/steps/{step}", s.handle(s.stepPage))
 	r.Post("/onboardings/{id}/steps/{step}", s.handle(s.saveStep))
+	r.Post("/onboardings/{id}/steps/{step}/check", s.handle(s.recheckStep))
 	r.Get("/onboardings/{id}/workflow.yml", s.handle(s.downloadWorkflow))
 }
 
@@ -150,8 +153,9 @@ func (s *Server) stepPage(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// saveStep records a step's inputs. A save from a page older than the
-// stored onboarding is refused, keeping what the person typed.
+// saveStep records a step's inputs, and runs the step's checks where it
+// has any. A save from a page older than the stored onboarding is refused,
+// keeping what the person typed.
 func (s *Server) saveStep(w http.ResponseWriter, r *http.Request) error {
 	o, id, err := s.loadStep(r)
 	if err != nil {
@@ -165,17 +169,56 @@ func (s *Server) saveStep(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	version, _ := strconv.Atoi(r.PostForm.Get("version"))
-	if version != o.Version {
+	if !sameVersion(r, o) {
 		return s.renderConflict(w, r, o, id, form)
 	}
 
 	now := onboarding.Timestamp(s.cfg.Now())
-	if problems := s.applyStep(r, o, id, form, now); len(problems) > 0 {
+	problems, err := s.applyStep(r, o, id, form, now)
+	if err != nil {
+		return s.renderCheckRefused(w, r, o, id, form, err)
+	}
+	if len(problems) > 0 {
 		s.renderProblems(w, r, s.stepView(r, o, id), form, problems)
 		return nil
 	}
-	err = s.cfg.Store.UpdateOnboarding(r.Context(), o, now)
+	return s.saveAndShow(w, r, o, id, form, now)
+}
+
+// recheckStep runs a step's checks again, as after fixing something on
+// GitHub.
+func (s *Server) recheckStep(w http.ResponseWriter, r *http.Request) error {
+	o, id, err := s.loadStep(r)
+	if err != nil {
+		return err
+	}
+	if !checkable(id) {
+		return onboarding.Errorf(onboarding.ENotFound,
+			"This step has no check to run again from here.")
+	}
+	if err := r.ParseForm(); err != nil {
+		return fmt.Errorf("parse form: %w", err)
+	}
+	if !sameVersion(r, o) {
+		return s.renderConflict(w, r, o, id, nil)
+	}
+	now := onboarding.Timestamp(s.cfg.Now())
+	if err := s.check(r, o, id, now); err != nil {
+		return s.renderCheckRefused(w, r, o, id, nil, err)
+	}
+	return s.saveAndShow(w, r, o, id, nil, now)
+}
+
+// sameVersion reports whether the form was built from the stored version.
+func sameVersion(r *http.Request, o *onboarding.Onboarding) bool {
+	version, err := strconv.Atoi(r.PostForm.Get("version"))
+	return err == nil && version == o.Version
+}
+
+// saveAndShow stores the onboarding and shows the step again.
+func (s *Server) saveAndShow(w http.ResponseWriter, r *http.Request, o *onboarding.Onboarding,
+	id onboarding.StepID, form map[string]string, now time.Time) error {
+	err := s.cfg.Store.UpdateOnboarding(r.Context(), o, now)
 	if onboarding.ErrorCode(err) == onboarding.EConflict {
 		return s.renderConflict(w, r, o, id, form)
 	} else if err != nil {
@@ -185,18 +228,97 @@ func (s *Server) saveStep(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// applyStep applies a step's form to the onboarding. The token of step 6 is
-// only looked at here and never kept.
+// applyStep applies a step's form to the onboarding and runs the step's
+// checks where it has any. The token of step 6 is only used here and never
+// kept.
 func (s *Server) applyStep(r *http.Request, o *onboarding.Onboarding, id onboarding.StepID,
-	form map[string]string, now time.Time) []onboarding.FieldProblem {
-	if id != onboarding.StepToken {
-		return o.SaveStep(id, form, s.cfg.Place, now)
+	form map[string]string, now time.Time) ([]onboarding.FieldProblem, error) {
+	if id == onboarding.StepToken {
+		return s.applyToken(r, o, now)
 	}
-	if ok, msg := onboarding.CheckTokenFormat(r.PostForm.Get("token")); !ok {
-		return []onboarding.FieldProblem{{Field: "token", Message: msg}}
+	if problems := o.SaveStep(id, form, s.cfg.Place, now); len(problems) > 0 {
+		return problems, nil
 	}
-	o.RecordTokenFormat(now)
+	if id == onboarding.StepGitHubAccount {
+		return nil, s.check(r, o, id, now)
+	}
+	return nil, nil
+}
+
+// check runs the check of step 3, 4 or 5, within the person's limits.
+func (s *Server) check(r *http.Request, o *onboarding.Onboarding, id onboarding.StepID,
+	now time.Time) error {
+	if err := s.allowCheck(r, "github", gitHubCheckLimits); err != nil {
+		return err
+	}
+	return s.withCheckSlot(r.Context(), func(ctx context.Context) {
+		s.runStepCheck(ctx, o, id, now)
+	})
+}
+
+// applyToken checks the token of step 6 against GitHub and the registry and
+// records what was found, but never the token.
+func (s *Server) applyToken(r *http.Request, o *onboarding.Onboarding,
+	now time.Time) ([]onboarding.FieldProblem, error) {
+	token := r.PostForm.Get("token")
+	if ok, msg := onboarding.CheckTokenFormat(token); !ok {
+		return []onboarding.FieldProblem{{Field: "token", Message: msg}}, nil
+	}
+	img, ok := s.image(o)
+	if !ok {
+		return []onboarding.FieldProblem{{Field: "token", Message: "Save step 1 first: the " +
+			"token is tried against the image and tag chosen there."}}, nil
+	}
+	if err := s.allowCheck(r, "token", tokenCheckLimits); err != nil {
+		return nil, err
+	}
+	login := o.Step(onboarding.StepGitHubAccount).Inputs[onboarding.FieldGitHubLogin]
+	return nil, s.withCheckSlot(r.Context(), func(ctx context.Context) {
+		o.RecordTokenChecks(s.cfg.Checker.CheckToken(ctx, token, login, img), now)
+	})
+}
+
+// renderCheckRefused answers a check that was not run: too many checks by
+// this person, too many at once on this replica, or the database away. The
+// page says so and what was typed stays.
+func (s *Server) renderCheckRefused(w http.ResponseWriter, r *http.Request,
+	o *onboarding.Onboarding, id onboarding.StepID, form map[string]string, err error) error {
+	now := s.cfg.Now()
+	status, message := http.StatusServiceUnavailable, onboarding.ErrorMessage(err)
+	var limited *rateLimited
+	switch {
+	case errors.As(err, &limited):
+		status, message = http.StatusTooManyRequests, rateLimitMessage(limited, now)
+		setRetryAfter(w, limited, now)
+	case onboarding.ErrorCode(err) == onboarding.EUnavailable:
+		s.cfg.Logger.WarnContext(r.Context(), "check not run", "error", err.Error(),
+			"request_id", requestIDFrom(r.Context()))
+	default:
+		return err
+	}
+	latest, gerr := s.cfg.Store.GetOnboarding(r.Context(), o.ID)
+	if gerr != nil {
+		return fmt.Errorf("reload onboarding %s: %w", o.ID, gerr)
+	}
+	v := s.stepView(r, latest, id)
+	if form != nil {
+		v.Values = form
+	}
+	v.Errors = web.FieldErrors{{Field: errorAnchor(id), Message: message}}
+	s.render(w, r, status, web.StepPage(v))
 	return nil
+}
+
+// errorAnchor is the element an error summary links to for a step-wide
+// problem: its first field, or its check button.
+func errorAnchor(id onboarding.StepID) string {
+	if id == onboarding.StepToken {
+		return "token"
+	}
+	if fields := id.Fields(); len(fields) > 0 {
+		return fields[0]
+	}
+	return "check-again"
 }
 
 // stepForm reads the fields a step takes, and nothing else, from the form.
@@ -232,12 +354,10 @@ func (s *Server) renderConflict(w http.ResponseWriter, r *http.Request, o *onboa
 		return fmt.Errorf("reload onboarding %s: %w", o.ID, err)
 	}
 	v := s.stepView(r, latest, id)
-	v.Values = form
-	field := "main"
-	if fields := id.Fields(); len(fields) > 0 {
-		field = fields[0]
+	if form != nil {
+		v.Values = form
 	}
-	v.Errors = web.FieldErrors{{Field: field, Message: "Nothing was saved: this onboarding " +
+	v.Errors = web.FieldErrors{{Field: errorAnchor(id), Message: "Nothing was saved: this onboarding " +
 		"changed in another tab or by someone else since you opened this page. The page now " +
 		"shows the latest; what you typed is still in the form. Check it and save again."}}
 	s.render(w, r, http.StatusConflict, web.StepPage(v))

@@ -106,9 +106,56 @@ func (s *Server) addStepDetails(v *web.StepView, o *onboarding.Onboarding, id on
 		}
 	case onboarding.StepToken:
 		v.TokenURL = tokenURL(o)
+		v.Facts = tokenFacts(o.Step(id).Facts)
 	case onboarding.StepConfigure:
 		v.Values7 = s.azureValues(o, img, ok)
+		v.DigestReference = digestReference(o, img, ok)
 	}
+	if checkable(id) {
+		v.CheckURL = stepURL(o.ID, id) + "/check"
+	}
+}
+
+// tokenFacts are what step 6's checks recorded about the token and image.
+func tokenFacts(facts map[string]string) []web.FactView {
+	var views []web.FactView
+	add := func(label, key string) {
+		if v := facts[key]; v != "" {
+			views = append(views, web.FactView{Label: label, Value: v})
+		}
+	}
+	add("Token owner", onboarding.FactTokenLogin)
+	add("Token scopes", onboarding.FactTokenScopes)
+	if exp := facts[onboarding.FactTokenExpiresAt]; exp != "" {
+		views = append(views, web.FactView{Label: "Token expires", Value: expiryWords(exp)})
+	}
+	add("Image digest", onboarding.FactImageDigest)
+	return views
+}
+
+// expiryWords writes a recorded expiry for people.
+func expiryWords(recorded string) string {
+	if recorded == "never" {
+		return "Never"
+	}
+	t, err := time.Parse(time.RFC3339, recorded)
+	if err != nil {
+		return recorded
+	}
+	return formatTime(t)
+}
+
+// digestReference is IMAGE pinned to the digest step 6's pull check found.
+func digestReference(o *onboarding.Onboarding, img onboarding.Image, haveImage bool) string {
+	digest := o.Step(onboarding.StepToken).Facts[onboarding.FactImageDigest]
+	if !haveImage || digest == "" {
+		return ""
+	}
+	ref, err := img.DigestReference(digest)
+	if err != nil {
+		return ""
+	}
+	return ref
 }
 
 // tokenURL is GitHub's page for a new classic token with read:packages, and

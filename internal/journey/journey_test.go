@@ -19,25 +19,37 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"ghcrportal/internal/auth"
+	"ghcrportal/internal/github"
+	"ghcrportal/internal/github/githubtest"
 	"ghcrportal/internal/handlers"
 	"ghcrportal/internal/onboarding"
 	"ghcrportal/internal/store/storetest"
 )
 
+// world is GitHub and the registry as the portal sees them in a journey.
+type world struct {
+	github   *githubtest.FakeGitHub
+	registry *githubtest.FakeRegistry
+}
+
 // portal starts the whole portal, with the development sign-in, on a fresh
-// Postgres database.
-func portal(t *testing.T) string {
+// Postgres database, checking against fake GitHub and registry servers.
+func portal(t *testing.T) (string, *world) {
 	t.Helper()
+	w := &world{github: githubtest.NewFakeGitHub(t, githubtest.Options{})}
+	w.registry = githubtest.NewFakeRegistry(t, w.github)
+	place := onboarding.Place{Org: w.github.Org(), Registry: w.registry.Host()}
 	st := storetest.NewPostgres(t)
 	ts := httptest.NewUnstartedServer(nil)
 	public, _ := url.Parse("http://" + ts.Listener.Addr().String())
 	srv, err := handlers.New(handlers.Config{
 		Store:     st,
 		Sessions:  auth.NewSessions(st, false, time.Now),
+		Checker:   checker(t, w, place),
 		Logger:    slog.New(slog.NewTextHandler(io.Discard, nil)),
 		Registry:  prometheus.NewRegistry(),
 		PublicURL: public,
-		Place:     onboarding.Place{Org: "ImperialCollegeLondon", Registry: "ghcr.io"},
+		Place:     place,
 		Now:       time.Now,
 	})
 	if err != nil {
@@ -46,7 +58,25 @@ func portal(t *testing.T) string {
 	ts.Config.Handler = srv
 	ts.Start()
 	t.Cleanup(ts.Close)
-	return ts.URL
+	return ts.URL, w
+}
+
+// checker is the portal's GitHub client, pointed at the fakes.
+func checker(t *testing.T, w *world, place onboarding.Place) handlers.Checker {
+	t.Helper()
+	app := w.github.App()
+	c, err := github.New(github.Config{
+		APIURL:   w.github.URL(),
+		Org:      place.Org,
+		Registry: place.Registry,
+		App: &github.AppCredentials{AppID: app.ID, InstallationID: app.InstallationID,
+			PrivateKey: app.PrivateKey},
+		Now: time.Now,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
 }
 
 // chromiumPath finds Debian's Chromium. Without it the journeys are skipped,

@@ -246,10 +246,6 @@ func pendingMessage(id StepID, o *Onboarding, p Place) string {
 	case StepRequestAccount:
 		return "Saved. The request goes to the admins' queue when service-account requests " +
 			"open in the portal; until then, raise it through the service desk with these details."
-	case StepGitHubAccount:
-		return "Saved. The portal does not yet check GitHub here. It will check that " +
-			o.Step(StepGitHubAccount).Inputs[FieldGitHubLogin] +
-			" exists and is a user account, not an organisation or a bot."
 	}
 	return "Saved."
 }

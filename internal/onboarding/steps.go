@@ -131,10 +131,22 @@ type Step struct {
 	State StepState
 	// Inputs are the step's form values by field name. A secret, such as
 	// the token of step 6, is never among them.
-	Inputs    map[string]string
-	Results   []CheckResult
+	Inputs  map[string]string
+	Results []CheckResult
+	// Facts are what the checks learned that later steps and pages use, by
+	// name: for step 6 the token's owner, scopes and expiry, and the image's
+	// digest. Never a secret.
+	Facts     map[string]string
 	UpdatedAt time.Time
 }
+
+// Names of the facts that step 6's checks record.
+const (
+	FactTokenLogin     = "token_login"
+	FactTokenScopes    = "token_scopes"
+	FactTokenExpiresAt = "token_expires_at"
+	FactImageDigest    = "image_digest"
+)
 
 // Outcome is the result of one check.
 type Outcome string

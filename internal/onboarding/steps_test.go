@@ -140,7 +140,7 @@ func TestChangingStep1ResetsWhatDependsOnIt(t *testing.T) {
 	}
 	save(StepPublish, map[string]string{FieldRepository: "ImperialCollegeLondon/r", FieldTag: "1.0.0"})
 	save(StepGitHubAccount, map[string]string{FieldGitHubLogin: "svc"})
-	o.RecordTokenFormat(t0)
+	o.RecordChecks(StepToken, []CheckResult{{Check: "Pull", Outcome: Pass, CheckedAt: t0}}, t0)
 
 	save(StepPublish, map[string]string{FieldRepository: "ImperialCollegeLondon/r", FieldTag: "1.0.0"})
 	if o.Step(StepToken).Results == nil {
@@ -189,5 +189,34 @@ func TestCanView(t *testing.T) {
 	o := NewOnboarding("id", "owner", t0)
 	if !o.CanView("owner", false) || !o.CanView("admin", true) || o.CanView("other", false) {
 		t.Error("CanView lets the wrong people in or keeps the right ones out")
+	}
+}
+
+func TestRecordTokenChecksKeepsFactsNotSecrets(t *testing.T) {
+	o := NewOnboarding("id", "owner", t0)
+	expires := t0.Add(90 * 24 * time.Hour)
+	o.RecordTokenChecks(TokenFindings{
+		Results:   []CheckResult{{Check: "Scopes", Outcome: Warn}},
+		Login:     "svc-bot",
+		Scopes:    []string{"read:packages", "repo"},
+		ExpiresAt: expires,
+		Digest:    "sha256:" + strings.Repeat("a", 64),
+	}, t0)
+	s := o.Step(StepToken)
+	want := map[string]string{
+		FactTokenLogin:     "svc-bot",
+		FactTokenScopes:    "read:packages, repo",
+		FactTokenExpiresAt: expires.Format(time.RFC3339),
+		FactImageDigest:    "sha256:" + strings.Repeat("a", 64),
+	}
+	if d := cmp.Diff(want, s.Facts); d != "" {
+		t.Errorf("facts (-want +got):\n%s", d)
+	}
+	if s.State != VerifiedWithWarnings {
+		t.Errorf("state %s, want verified with warnings", s.State)
+	}
+	o.RecordTokenChecks(TokenFindings{NeverExpires: true, Login: "svc"}, t0)
+	if got := o.Step(StepToken).Facts[FactTokenExpiresAt]; got != "never" {
+		t.Errorf("expiry fact %q for a token that never expires", got)
 	}
 }

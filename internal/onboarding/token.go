@@ -45,18 +45,47 @@ func CheckTokenFormat(token string) (ok bool, message string) {
 		"ghp_. Copy it again from GitHub's token page"
 }
 
-// RecordTokenFormat records step 6's first check, of the token's kind, with
-// what the portal will check next. The token itself is not recorded.
-func (o *Onboarding) RecordTokenFormat(at time.Time) {
-	s := o.Step(StepToken)
-	s.Results = []CheckResult{
-		{Check: "Token kind", Outcome: Pass, CheckedAt: at,
-			Message: "The token is a classic personal access token."},
-		{Check: "Against GitHub and the registry", Outcome: Pending, CheckedAt: at,
-			Message: "The portal did not keep the token. It does not yet check the token against " +
-				"GitHub: who owns it, its scopes, its expiry, its SSO authorisation, and a pull of " +
-				"the image as Azure will do it."},
+// TokenFindings is what step 6's checks of a token found. It never holds
+// the token.
+type TokenFindings struct {
+	Results []CheckResult
+	// Login is the token's owner, as GitHub says; "" when unknown.
+	Login  string
+	Scopes []string
+	// ExpiresAt is when the token expires; zero when it never does or when
+	// it is unknown, which NeverExpires tells apart.
+	ExpiresAt    time.Time
+	NeverExpires bool
+	// Digest is the image's manifest digest from the pull check.
+	Digest string
+}
+
+// RecordTokenChecks records step 6's results, and the facts later steps use:
+// the token's owner, scopes and expiry, and the image's digest.
+func (o *Onboarding) RecordTokenChecks(f TokenFindings, at time.Time) {
+	facts := map[string]string{}
+	if f.Login != "" {
+		facts[FactTokenLogin] = f.Login
+		facts[FactTokenScopes] = strings.Join(f.Scopes, ", ")
 	}
-	s.State = StateFromResults(s.Results)
+	switch {
+	case !f.ExpiresAt.IsZero():
+		facts[FactTokenExpiresAt] = f.ExpiresAt.UTC().Format(time.RFC3339)
+	case f.NeverExpires:
+		facts[FactTokenExpiresAt] = "never"
+	}
+	if f.Digest != "" {
+		facts[FactImageDigest] = f.Digest
+	}
+	o.RecordChecks(StepToken, f.Results, at)
+	o.Step(StepToken).Facts = facts
+}
+
+// RecordChecks records the results of a step's checks and the state they put
+// it in.
+func (o *Onboarding) RecordChecks(id StepID, results []CheckResult, at time.Time) {
+	s := o.Step(id)
+	s.Results = results
+	s.State = StateFromResults(results)
 	s.UpdatedAt = at
 }

@@ -5,6 +5,7 @@ package store
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"ghcrportal/internal/onboarding"
@@ -75,10 +76,53 @@ type Store interface {
 	// steps, most recently updated first.
 	ListOnboardings(ctx context.Context, ownerID string) ([]*onboarding.Onboarding, error)
 
+	// AllowEvent decides whether one more event with the given key, such as
+	// a token check by one person, fits within every limit, counting the
+	// events recorded within each limit's window before now. If it fits, the
+	// event is recorded; if not, nothing is, and the decision says when the
+	// earliest limit frees up. Concurrent callers, on any replica, are
+	// decided one at a time, so that no limit is overrun.
+	AllowEvent(ctx context.Context, key string, limits []RateLimit,
+		now time.Time) (RateDecision, error)
+
 	// Ready reports whether the database answers and its schema is the one
 	// this build expects.
 	Ready(ctx context.Context) error
 
 	// Close releases the store's connections.
 	Close() error
+}
+
+// RateLimit allows at most Max events in any Window.
+type RateLimit struct {
+	Max    int
+	Window time.Duration
+}
+
+// RateDecision is AllowEvent's answer. RetryAt is set when the event was
+// refused: the earliest time it would be allowed.
+type RateDecision struct {
+	Allowed bool
+	RetryAt time.Time
+}
+
+// CheckLimits returns an error if a limit allows no events or has no window.
+func CheckLimits(limits []RateLimit) error {
+	for i, l := range limits {
+		if l.Max < 1 || l.Window <= 0 {
+			return fmt.Errorf("limit %d allows %d events in %s: want at least 1 in a "+
+				"window longer than 0", i+1, l.Max, l.Window)
+		}
+	}
+	return nil
+}
+
+// LongestWindow returns the longest window of limits: events older than it
+// count toward none of them.
+func LongestWindow(limits []RateLimit) time.Duration {
+	var longest time.Duration
+	for _, l := range limits {
+		longest = max(longest, l.Window)
+	}
+	return longest
 }

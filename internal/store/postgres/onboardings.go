@@ -160,7 +160,7 @@ func notFound() error {
 const selectOnboardings = `
 	SELECT o.id, o.owner_id, o.repository, o.image_name, o.tag, o.version, o.created_at,
 		o.updated_at, coalesce(s.step, 0), coalesce(s.state, ''), coalesce(s.inputs, '{}'),
-		coalesce(s.results, '[]'), coalesce(s.updated_at, o.created_at)
+		coalesce(s.results, '[]'), coalesce(s.facts, '{}'), coalesce(s.updated_at, o.created_at)
 	FROM onboardings AS o
 	LEFT JOIN onboarding_steps AS s ON s.onboarding_id = o.id`
 
@@ -202,6 +202,7 @@ func scanRow(rows pgx.Rows, r *steps.Row) error {
 		&r.State,
 		&r.Inputs,
 		&r.Results,
+		&r.Facts,
 		&r.UpdatedAt)
 	if err != nil {
 		return fmt.Errorf("scan onboarding: %w", err)

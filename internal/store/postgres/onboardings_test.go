@@ -43,6 +43,29 @@ func TestOnboardingWrittenByOlderBuild(t *testing.T) {
 	checkOnboarding(t, s, want)
 }
 
+func TestStepWrittenBeforeFacts(t *testing.T) {
+	databaseURL := storetest.PostgresURL(t)
+	s := mustOpen(t, databaseURL)
+	u := mustUser(t, s)
+	// What the build before migration 3 writes: a step without facts.
+	mustExec(t, databaseURL, `
+		INSERT INTO onboardings (
+			id, owner_id, repository, image_name, tag, version, created_at, updated_at
+		)
+		VALUES ($1, $2, 'org/repo', 'api', 'v1.0.0', 1, $3, $3)`,
+		"older", u.ID, created)
+	mustExec(t, databaseURL, `
+		INSERT INTO onboarding_steps (onboarding_id, step, state, inputs, results, updated_at)
+		VALUES ($1, 1, 'waiting', '{"tag": "v1.0.0"}', '[]', $2)`,
+		"older", created)
+
+	want := onboarding.NewOnboarding("older", u.ID, created)
+	want.Repository, want.ImageName, want.Tag = "org/repo", "api", "v1.0.0"
+	publish := want.Step(onboarding.StepPublish)
+	publish.State, publish.Inputs = onboarding.Waiting, map[string]string{"tag": "v1.0.0"}
+	checkOnboarding(t, s, want)
+}
+
 func TestMigrationsDownAndUp(t *testing.T) {
 	databaseURL := storetest.PostgresURL(t)
 	s := mustOpen(t, databaseURL)
@@ -50,10 +73,17 @@ func TestMigrationsDownAndUp(t *testing.T) {
 	o := onboarding.NewOnboarding("kept", u.ID, created)
 	o.Repository, o.Tag = "org/repo", "v1.0.0"
 	o.Step(onboarding.StepPublish).Inputs = map[string]string{"tag": "v1.0.0"}
+	o.Step(onboarding.StepToken).Facts = map[string]string{onboarding.FactTokenLogin: "svc-portal"}
 	if err := s.CreateOnboarding(t.Context(), o); err != nil {
 		t.Fatalf("CreateOnboarding: %v", err)
 	}
 	s.Close()
+
+	// Down to the schema before facts, then Open migrates up again: the
+	// steps have lost their facts and kept the rest.
+	migrateDownTo(t, databaseURL, 2)
+	o.Step(onboarding.StepToken).Facts = nil
+	checkOnboarding(t, mustOpen(t, databaseURL), o)
 
 	// Down to the schema before steps, then Open migrates up again: the
 	// onboarding has lost its tag and steps, as if an older build wrote it.
@@ -103,7 +133,7 @@ func mustUser(t *testing.T, s store.Store) *onboarding.User {
 }
 
 // checkOnboarding fails t unless the stored onboarding with want's ID is
-// want, nil inputs and results included.
+// want, nil inputs, results and facts included.
 func checkOnboarding(t *testing.T, s store.Store, want *onboarding.Onboarding) {
 	t.Helper()
 	got, err := s.GetOnboarding(t.Context(), want.ID)

@@ -14,19 +14,22 @@ import (
 // because an onboarding created by a build older than the steps table has no
 // step rows until its first save.
 const upsertStep = `
-	INSERT INTO onboarding_steps (onboarding_id, step, state, inputs, results, updated_at)
-	VALUES ($1, $2, $3, $4, $5, $6)
+	INSERT INTO onboarding_steps (
+		onboarding_id, step, state, inputs, results, facts, updated_at
+	)
+	VALUES ($1, $2, $3, $4, $5, $6, $7)
 	ON CONFLICT (onboarding_id, step) DO UPDATE
 	SET state = excluded.state,
 		inputs = excluded.inputs,
 		results = excluded.results,
+		facts = excluded.facts,
 		updated_at = excluded.updated_at`
 
 // writeSteps writes all seven steps of o in one round trip.
 func writeSteps(ctx context.Context, tx pgx.Tx, o *onboarding.Onboarding) error {
 	batch := &pgx.Batch{}
 	for i, step := range o.Steps {
-		inputs, results, err := steps.Encode(step)
+		cols, err := steps.Encode(step)
 		if err != nil {
 			return fmt.Errorf("encode step %d: %w", i+1, err)
 		}
@@ -34,8 +37,9 @@ func writeSteps(ctx context.Context, tx pgx.Tx, o *onboarding.Onboarding) error 
 			o.ID,
 			int(step.ID),
 			string(step.State),
-			inputs,
-			results,
+			cols.Inputs,
+			cols.Results,
+			cols.Facts,
 			ts(step.UpdatedAt))
 	}
 	if err := tx.SendBatch(ctx, batch).Close(); err != nil {

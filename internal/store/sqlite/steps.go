@@ -13,12 +13,15 @@ import (
 // because an onboarding created by a build older than the steps table has no
 // step rows until its first save.
 const upsertStep = `
-	INSERT INTO onboarding_steps (onboarding_id, step, state, inputs, results, updated_at)
-	VALUES ($1, $2, $3, $4, $5, $6)
+	INSERT INTO onboarding_steps (
+		onboarding_id, step, state, inputs, results, facts, updated_at
+	)
+	VALUES ($1, $2, $3, $4, $5, $6, $7)
 	ON CONFLICT (onboarding_id, step) DO UPDATE
 	SET state = excluded.state,
 		inputs = excluded.inputs,
 		results = excluded.results,
+		facts = excluded.facts,
 		updated_at = excluded.updated_at`
 
 // writeSteps writes all seven steps of o with one prepared statement.
@@ -39,7 +42,7 @@ func writeSteps(ctx context.Context, tx *sql.Tx, o *onboarding.Onboarding) error
 
 // writeStep runs upsertStep, prepared as stmt, for one step of onboarding id.
 func writeStep(ctx context.Context, stmt *sql.Stmt, id string, step onboarding.Step) error {
-	inputs, results, err := steps.Encode(step)
+	cols, err := steps.Encode(step)
 	if err != nil {
 		return err
 	}
@@ -47,8 +50,9 @@ func writeStep(ctx context.Context, stmt *sql.Stmt, id string, step onboarding.S
 		id,
 		int(step.ID),
 		string(step.State),
-		inputs,
-		results,
+		cols.Inputs,
+		cols.Results,
+		cols.Facts,
 		micros(step.UpdatedAt))
 	return err
 }

@@ -1,6 +1,7 @@
 // Package steps holds what both stores share about storing an onboarding's
-// steps: the JSON in each step's inputs and results columns, and how rows of
-// an onboarding joined to its steps are gathered back into onboardings.
+// steps: the JSON in each step's inputs, results and facts columns, and how
+// rows of an onboarding joined to its steps are gathered back into
+// onboardings.
 package steps
 
 import (
@@ -24,21 +25,45 @@ type resultJSON struct {
 	CheckedAt string `json:"checked_at"`
 }
 
-// Encode returns a step's inputs as a JSON object and its results as a
-// JSON array of resultJSON. No inputs or no results give {} and [], never
-// null.
-func Encode(step onboarding.Step) (inputs, results string, err error) {
-	in := step.Inputs
-	if in == nil {
-		in = map[string]string{}
-	}
-	inputJSON, err := json.Marshal(in)
-	if err != nil {
-		return "", "", fmt.Errorf("encode inputs: %w", err)
-	}
+// Columns are a step's values as written to its JSON columns.
+type Columns struct {
+	Inputs  string
+	Results string
+	Facts   string
+}
 
-	out := make([]resultJSON, len(step.Results))
-	for i, r := range step.Results {
+// Encode returns a step's inputs and facts as JSON objects and its results
+// as a JSON array of resultJSON. No inputs, facts or results give {}, {} and
+// [], never null.
+func Encode(step onboarding.Step) (Columns, error) {
+	inputs, err := encodeObject(step.Inputs)
+	if err != nil {
+		return Columns{}, fmt.Errorf("encode inputs: %w", err)
+	}
+	results, err := encodeResults(step.Results)
+	if err != nil {
+		return Columns{}, fmt.Errorf("encode results: %w", err)
+	}
+	facts, err := encodeObject(step.Facts)
+	if err != nil {
+		return Columns{}, fmt.Errorf("encode facts: %w", err)
+	}
+	return Columns{Inputs: inputs, Results: results, Facts: facts}, nil
+}
+
+// encodeObject returns values as a JSON object; nil gives {}.
+func encodeObject(values map[string]string) (string, error) {
+	if values == nil {
+		values = map[string]string{}
+	}
+	data, err := json.Marshal(values)
+	return string(data), err
+}
+
+// encodeResults returns results as a JSON array of resultJSON; nil gives [].
+func encodeResults(results []onboarding.CheckResult) (string, error) {
+	out := make([]resultJSON, len(results))
+	for i, r := range results {
 		out[i] = resultJSON{
 			Check:     r.Check,
 			Outcome:   string(r.Outcome),
@@ -46,24 +71,41 @@ func Encode(step onboarding.Step) (inputs, results string, err error) {
 			CheckedAt: onboarding.Timestamp(r.CheckedAt).Format(jsonTime),
 		}
 	}
-	resultsJSON, err := json.Marshal(out)
-	if err != nil {
-		return "", "", fmt.Errorf("encode results: %w", err)
-	}
-	return string(inputJSON), string(resultsJSON), nil
+	data, err := json.Marshal(out)
+	return string(data), err
 }
 
 // DecodeInputs reads a step's inputs column. No inputs give a nil map, as
 // onboarding.NewOnboarding makes them.
 func DecodeInputs(data string) (map[string]string, error) {
-	var inputs map[string]string
-	if err := json.Unmarshal([]byte(data), &inputs); err != nil {
+	inputs, err := decodeObject(data)
+	if err != nil {
 		return nil, fmt.Errorf("decode inputs: %w", err)
 	}
-	if len(inputs) == 0 {
+	return inputs, nil
+}
+
+// DecodeFacts reads a step's facts column. No facts give a nil map, as
+// onboarding.NewOnboarding makes them; so does the {} with which the column
+// fills the rows of a build that predates it.
+func DecodeFacts(data string) (map[string]string, error) {
+	facts, err := decodeObject(data)
+	if err != nil {
+		return nil, fmt.Errorf("decode facts: %w", err)
+	}
+	return facts, nil
+}
+
+// decodeObject reads a JSON object of strings; an empty one gives nil.
+func decodeObject(data string) (map[string]string, error) {
+	var values map[string]string
+	if err := json.Unmarshal([]byte(data), &values); err != nil {
+		return nil, err
+	}
+	if len(values) == 0 {
 		return nil, nil
 	}
-	return inputs, nil
+	return values, nil
 }
 
 // DecodeResults reads a step's results column. No results give a nil slice,
@@ -111,6 +153,7 @@ type Row struct {
 	State      string
 	Inputs     string
 	Results    string
+	Facts      string
 	UpdatedAt  time.Time
 }
 
@@ -133,22 +176,32 @@ func (r *Row) setStep(o *onboarding.Onboarding) error {
 	if !id.Valid() {
 		return fmt.Errorf("onboarding %s has a step numbered %d", o.ID, r.Step)
 	}
-	inputs, err := DecodeInputs(r.Inputs)
+	step, err := r.decode(id)
 	if err != nil {
 		return fmt.Errorf("step %d of onboarding %s: %w", id, o.ID, err)
 	}
-	results, err := DecodeResults(r.Results)
-	if err != nil {
-		return fmt.Errorf("step %d of onboarding %s: %w", id, o.ID, err)
-	}
-	*o.Step(id) = onboarding.Step{
+	*o.Step(id) = step
+	return nil
+}
+
+// decode reads the step of r, numbered id, from its columns.
+func (r *Row) decode(id onboarding.StepID) (onboarding.Step, error) {
+	step := onboarding.Step{
 		ID:        id,
 		State:     onboarding.StepState(r.State),
-		Inputs:    inputs,
-		Results:   results,
 		UpdatedAt: r.UpdatedAt,
 	}
-	return nil
+	var err error
+	if step.Inputs, err = DecodeInputs(r.Inputs); err != nil {
+		return onboarding.Step{}, err
+	}
+	if step.Results, err = DecodeResults(r.Results); err != nil {
+		return onboarding.Step{}, err
+	}
+	if step.Facts, err = DecodeFacts(r.Facts); err != nil {
+		return onboarding.Step{}, err
+	}
+	return step, nil
 }
 
 // notStarted returns a copy of row whose steps are all not started since it

@@ -3,6 +3,7 @@ package storetest
 import (
 	"maps"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -23,7 +24,8 @@ func newOnboarding(ownerID, repository string, updated time.Time) *onboarding.On
 }
 
 // withProgress fills in the first two steps of o as if they were saved at
-// tm, and returns o: step 1 verified with a warning, step 2 waiting.
+// tm, and returns o: step 1 verified with a warning and the image's digest
+// learned, step 2 waiting.
 func withProgress(o *onboarding.Onboarding, tm time.Time) *onboarding.Onboarding {
 	o.Repository, o.ImageName, o.Tag = "org/repo", "api", "latest"
 	*o.Step(onboarding.StepPublish) = onboarding.Step{
@@ -35,6 +37,9 @@ func withProgress(o *onboarding.Onboarding, tm time.Time) *onboarding.Onboarding
 				CheckedAt: stored(tm)},
 			{Check: "Tag", Outcome: onboarding.Warn, Message: "latest moves.",
 				CheckedAt: stored(tm.Add(time.Millisecond))},
+		},
+		Facts: map[string]string{
+			onboarding.FactImageDigest: "sha256:" + strings.Repeat("ab", 32),
 		},
 		UpdatedAt: stored(tm),
 	}
@@ -57,6 +62,7 @@ func clone(o *onboarding.Onboarding) *onboarding.Onboarding {
 	for i, step := range o.Steps {
 		c.Steps[i].Inputs = maps.Clone(step.Inputs)
 		c.Steps[i].Results = slices.Clone(step.Results)
+		c.Steps[i].Facts = maps.Clone(step.Facts)
 	}
 	return &c
 }
@@ -131,6 +137,7 @@ func testOnboardingEmptyStepValues(t *testing.T, s store.Store) {
 	// Empty but not nil: they come back nil all the same.
 	o.Step(onboarding.StepToken).Inputs = map[string]string{}
 	o.Step(onboarding.StepToken).Results = []onboarding.CheckResult{}
+	o.Step(onboarding.StepToken).Facts = map[string]string{}
 	mustOnboarding(t, s, o)
 
 	got, err := s.GetOnboarding(t.Context(), o.ID)
@@ -145,8 +152,8 @@ func testOnboardingEmptyStepValues(t *testing.T, s store.Store) {
 	checkNilStepValues(t, "ListOnboardings", list[0])
 }
 
-// checkNilStepValues fails t unless every step of o has nil inputs and nil
-// results, which is how a store gives back none of either.
+// checkNilStepValues fails t unless every step of o has nil inputs, results
+// and facts, which is how a store gives back none of each.
 func checkNilStepValues(t *testing.T, source string, o *onboarding.Onboarding) {
 	t.Helper()
 	for _, step := range o.Steps {
@@ -155,6 +162,9 @@ func checkNilStepValues(t *testing.T, source string, o *onboarding.Onboarding) {
 		}
 		if step.Results != nil {
 			t.Errorf("%s: step %d results = %#v, want nil", source, step.ID, step.Results)
+		}
+		if step.Facts != nil {
+			t.Errorf("%s: step %d facts = %#v, want nil", source, step.ID, step.Facts)
 		}
 	}
 }

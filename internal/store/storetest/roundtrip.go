@@ -47,8 +47,8 @@ func checkUserText(t *testing.T, s store.Store, text string) *onboarding.User {
 }
 
 // checkOnboardingText records an onboarding whose every text field, step
-// input and check result holds text, and checks that it comes back byte for
-// byte from both GetOnboarding and ListOnboardings.
+// input, check result and fact holds text, and checks that it comes back byte
+// for byte from both GetOnboarding and ListOnboardings.
 func checkOnboardingText(t *testing.T, s store.Store, ownerID, text string) {
 	t.Helper()
 	o := onboarding.NewOnboarding(onboarding.NewID(), ownerID, stored(epoch))
@@ -62,6 +62,7 @@ func checkOnboardingText(t *testing.T, s store.Store, ownerID, text string) {
 		Message:   text,
 		CheckedAt: stored(epoch),
 	}}
+	step.Facts = map[string]string{text: text, onboarding.FactTokenLogin: text}
 	if err := s.CreateOnboarding(t.Context(), o); err != nil {
 		t.Fatalf("CreateOnboarding: %v", err)
 	}

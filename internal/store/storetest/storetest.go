@@ -48,6 +48,11 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"UpdateOnboardingConcurrent", testUpdateOnboardingConcurrent},
 		{"UpdateOnboardingNotFound", testUpdateOnboardingNotFound},
 		{"UpdateOnboardingAtomic", testUpdateOnboardingAtomic},
+		{"AllowEventLimits", testAllowEventLimits},
+		{"AllowEventKeys", testAllowEventKeys},
+		{"AllowEventNoLimits", testAllowEventNoLimits},
+		{"AllowEventInvalidLimits", testAllowEventInvalidLimits},
+		{"AllowEventConcurrent", testAllowEventConcurrent},
 		{"Ready", testReady},
 		{"DeadlineIsUnavailable", testDeadlineIsUnavailable},
 	}

@@ -35,16 +35,24 @@ func testUpdateOnboarding(t *testing.T, s store.Store) {
 	mustUpdate(t, s, withProgress(o, at(time.Hour)), at(time.Hour))
 	checkOnboarding(t, s, o)
 
-	// The second save changes step 1, clears step 2 and starts step 7.
+	// The second save changes step 1 and forgets its facts, clears step 2,
+	// learns the facts of step 6 and starts step 7.
 	o.Tag = "v2.0.0"
 	publish := o.Step(onboarding.StepPublish)
 	publish.Inputs["tag"] = "v2.0.0"
 	publish.Results = publish.Results[:1]
+	publish.Facts = nil
 	publish.State, publish.UpdatedAt = onboarding.Verified, stored(at(2*time.Hour))
 	*o.Step(onboarding.StepRequestAccount) = onboarding.Step{
 		ID:        onboarding.StepRequestAccount,
 		State:     onboarding.NotStarted,
 		UpdatedAt: stored(at(2 * time.Hour)),
+	}
+	o.Step(onboarding.StepToken).Facts = map[string]string{
+		onboarding.FactTokenLogin:     "svc-portal",
+		onboarding.FactTokenScopes:    "read:packages",
+		onboarding.FactTokenExpiresAt: "2025-06-12",
+		onboarding.FactImageDigest:    "sha256:" + strings.Repeat("cd", 32),
 	}
 	configure := o.Step(onboarding.StepConfigure)
 	configure.State, configure.Inputs = onboarding.Failed, map[string]string{"app": "web"}

@@ -1,0 +1,61 @@
+package postgres_test
+
+import (
+	"testing"
+	"time"
+
+	"ghcrportal/internal/store"
+	"ghcrportal/internal/store/storetest"
+)
+
+func TestAllowEventReplicas(t *testing.T) {
+	// Two stores with a pool each, as two replicas of the portal have.
+	databaseURL := storetest.PostgresURL(t)
+	storetest.CheckEventsTogether(t, mustOpen(t, databaseURL), mustOpen(t, databaseURL))
+}
+
+func TestAllowEventSweeps(t *testing.T) {
+	databaseURL := storetest.PostgresURL(t)
+	s := mustOpen(t, databaseURL)
+	limits := []store.RateLimit{
+		{Max: 2, Window: time.Minute},
+		{Max: 5, Window: time.Hour},
+	}
+	for _, after := range []time.Duration{0, 30 * time.Second} {
+		mustAllow(t, s, "ada", limits, created.Add(after))
+		mustAllow(t, s, "bob", limits, created.Add(after))
+	}
+
+	// Within the longest window, every event of ada's is kept.
+	mustAllow(t, s, "ada", limits, created.Add(10*time.Minute))
+	checkEventCount(t, databaseURL, "ada", 3)
+	// Past it, the two oldest go; bob's stay until bob is checked again.
+	mustAllow(t, s, "ada", limits, created.Add(time.Hour+time.Minute))
+	checkEventCount(t, databaseURL, "ada", 2)
+	checkEventCount(t, databaseURL, "bob", 2)
+}
+
+// mustAllow fails t unless s allows an event for key at tm.
+func mustAllow(t *testing.T, s store.Store, key string, limits []store.RateLimit,
+	tm time.Time) {
+	t.Helper()
+	got, err := s.AllowEvent(t.Context(), key, limits, tm)
+	if err != nil || !got.Allowed {
+		t.Fatalf("AllowEvent(%q) at %s = %+v, %v; want allowed", key, tm, got, err)
+	}
+}
+
+// checkEventCount fails t unless the database holds want events of key.
+func checkEventCount(t *testing.T, databaseURL, key string, want int) {
+	t.Helper()
+	var got int
+	err := connect(t, databaseURL).
+		QueryRow(t.Context(), `SELECT count(*) FROM rate_limit_events WHERE key = $1`, key).
+		Scan(&got)
+	if err != nil {
+		t.Fatalf("count events of %q: %v", key, err)
+	}
+	if got != want {
+		t.Errorf("events of %q = %d, want %d", key, got, want)
+	}
+}
