@@ -243,3 +243,26 @@ func TestTokenChecksAreRateLimitedAcrossReplicas(t *testing.T) {
 			len(statuses), len(statuses)-5, statuses)
 	}
 }
+
+func TestStep4IsSavedEvenWhenItCannotBeCheckedNow(t *testing.T) {
+	e := newEnv(t)
+	c := e.signedInBrowser()
+	id := e.readyOnboarding(c)
+	for i := 0; i < 25; i++ {
+		e.post(c, "/onboardings/"+id+"/steps/4/check", url.Values{"version": {e.version(id)}})
+	}
+	r := e.post(c, "/onboardings/"+id+"/steps/4/check", url.Values{"version": {e.version(id)}})
+	wantStatus(t, r, http.StatusTooManyRequests)
+
+	r = e.post(c, "/onboardings/"+id+"/steps/4", url.Values{
+		"version": {e.version(id)}, "github_login": {"another-svc"},
+	})
+	wantRedirect(t, r, "/onboardings/"+id+"/steps/4?saved=1")
+	st := e.step(id, onboarding.StepGitHubAccount)
+	if st.Inputs["github_login"] != "another-svc" || st.State != onboarding.Waiting {
+		t.Errorf("step 4 after a deferred check: %v %s %+v", st.Inputs, st.State, st.Results)
+	}
+	if !strings.Contains(st.Results[0].Message, "try again") {
+		t.Errorf("the result does not say when to check: %q", st.Results[0].Message)
+	}
+}

@@ -240,9 +240,30 @@ func (s *Server) applyStep(r *http.Request, o *onboarding.Onboarding, id onboard
 		return problems, nil
 	}
 	if id == onboarding.StepGitHubAccount {
-		return nil, s.check(r, o, id, now)
+		s.checkOrDefer(r, o, id, now)
 	}
 	return nil, nil
+}
+
+// checkOrDefer runs a step's check after its inputs were saved. If the check
+// cannot run now, the inputs are saved all the same and the step waits, with
+// when to check again.
+func (s *Server) checkOrDefer(r *http.Request, o *onboarding.Onboarding, id onboarding.StepID,
+	now time.Time) {
+	err := s.check(r, o, id, now)
+	if err == nil {
+		return
+	}
+	message := onboarding.ErrorMessage(err)
+	var limited *rateLimited
+	if errors.As(err, &limited) {
+		message = rateLimitMessage(limited, now)
+	}
+	s.cfg.Logger.WarnContext(r.Context(), "check deferred", "step", int(id),
+		"error", err.Error(), "request_id", requestIDFrom(r.Context()))
+	o.RecordChecks(id, []onboarding.CheckResult{{Check: "Not checked yet",
+		Outcome: onboarding.Pending, Message: "Saved, but not checked yet. " + message,
+		CheckedAt: now}}, now)
 }
 
 // check runs the check of step 3, 4 or 5, within the person's limits.
