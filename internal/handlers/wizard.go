@@ -317,9 +317,17 @@ func (s *Server) renderCheckRefused(w http.ResponseWriter, r *http.Request,
 	default:
 		return err
 	}
-	latest, gerr := s.cfg.Store.GetOnboarding(r.Context(), o.ID)
-	if gerr != nil {
-		return fmt.Errorf("reload onboarding %s: %w", o.ID, gerr)
+	return s.renderLatest(w, r, o.ID, id, form, status, message)
+}
+
+// renderLatest shows a step as stored now, with what the person typed
+// still in the form and one step-wide problem at the top: what a refused
+// save or check answers.
+func (s *Server) renderLatest(w http.ResponseWriter, r *http.Request, onboardingID string,
+	id onboarding.StepID, form map[string]string, status int, message string) error {
+	latest, err := s.cfg.Store.GetOnboarding(r.Context(), onboardingID)
+	if err != nil {
+		return fmt.Errorf("reload onboarding %s: %w", onboardingID, err)
 	}
 	v := s.stepView(r, latest, id)
 	if form != nil {
@@ -370,19 +378,9 @@ func (s *Server) renderProblems(w http.ResponseWriter, r *http.Request, v web.St
 // typed still in the form, and says why nothing was saved.
 func (s *Server) renderConflict(w http.ResponseWriter, r *http.Request, o *onboarding.Onboarding,
 	id onboarding.StepID, form map[string]string) error {
-	latest, err := s.cfg.Store.GetOnboarding(r.Context(), o.ID)
-	if err != nil {
-		return fmt.Errorf("reload onboarding %s: %w", o.ID, err)
-	}
-	v := s.stepView(r, latest, id)
-	if form != nil {
-		v.Values = form
-	}
-	v.Errors = web.FieldErrors{{Field: errorAnchor(id), Message: "Nothing was saved: this onboarding " +
-		"changed in another tab or by someone else since you opened this page. The page now " +
-		"shows the latest; what you typed is still in the form. Check it and save again."}}
-	s.render(w, r, http.StatusConflict, web.StepPage(v))
-	return nil
+	return s.renderLatest(w, r, o.ID, id, form, http.StatusConflict, "Nothing was saved: this "+
+		"onboarding changed in another tab or by someone else since you opened this page. The "+
+		"page now shows the latest; what you typed is still in the form. Check it and save again.")
 }
 
 // downloadWorkflow offers step 1's workflow as a file.
