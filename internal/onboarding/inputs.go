@@ -2,6 +2,7 @@ package onboarding
 
 import (
 	"fmt"
+	"maps"
 	"net/mail"
 	"regexp"
 	"strings"
@@ -67,12 +68,15 @@ func (o *Onboarding) SaveStep(id StepID, form map[string]string, p Place,
 		return problems
 	}
 	s := o.Step(id)
+	changed := !maps.Equal(s.Inputs, inputs)
 	s.Inputs = inputs
 	s.Results = []CheckResult{{Check: "Saved", Outcome: Pending,
-		Message: pendingMessage(id, o, p), CheckedAt: at}}
+		Message: pendingMessage(id), CheckedAt: at}}
 	s.State = StateFromResults(s.Results)
 	s.UpdatedAt = at
-	if id == StepGitHubAccount {
+	// A new login invalidates what was checked of the old one. The request's
+	// details, by contrast, change nothing that later steps checked.
+	if changed && id == StepGitHubAccount {
 		o.resetDependents(id, at)
 	}
 	return nil
@@ -239,13 +243,12 @@ func hasControl(s string, allowNewlines bool) bool {
 	return false
 }
 
-// pendingMessage says what the portal will check for a step whose inputs
-// are saved but whose checks against GitHub do not run in this release.
-func pendingMessage(id StepID, o *Onboarding, p Place) string {
-	switch id {
-	case StepRequestAccount:
+// pendingMessage says what happens next to a step whose inputs are saved
+// before any check has run on them.
+func pendingMessage(id StepID) string {
+	if id == StepRequestAccount {
 		return "Saved. The request goes to the admins' queue when service-account requests " +
 			"open in the portal; until then, raise it through the service desk with these details."
 	}
-	return "Saved."
+	return "Saved, not checked yet."
 }

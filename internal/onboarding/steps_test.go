@@ -220,3 +220,21 @@ func TestRecordTokenChecksKeepsFactsNotSecrets(t *testing.T) {
 		t.Errorf("expiry fact %q for a token that never expires", got)
 	}
 }
+
+func TestSavingTheSameLoginKeepsLaterResults(t *testing.T) {
+	o := NewOnboarding("id", "owner", t0)
+	login := map[string]string{FieldGitHubLogin: "svc"}
+	if p := o.SaveStep(StepGitHubAccount, login, testPlace, t0); len(p) > 0 {
+		t.Fatal(p)
+	}
+	o.RecordChecks(StepToken, []CheckResult{{Check: "Pull", Outcome: Pass, CheckedAt: t0}}, t0)
+
+	o.SaveStep(StepGitHubAccount, map[string]string{FieldGitHubLogin: " svc "}, testPlace, t0)
+	if o.Step(StepToken).State != Verified {
+		t.Error("saving the same login again cleared step 6")
+	}
+	o.SaveStep(StepGitHubAccount, map[string]string{FieldGitHubLogin: "other"}, testPlace, t0)
+	if s := o.Step(StepToken); s.State != NotStarted || s.Results != nil {
+		t.Errorf("step 6 after a new login: %s %v, want not started", s.State, s.Results)
+	}
+}
